@@ -1,0 +1,1 @@
+"""Engine implementations: the built-in CPU engine and hosted providers."""

@@ -1,0 +1,1 @@
+"""The built-in engine: a curated bank, MiniLM embeddings and rubric scoring, all on the CPU."""
