@@ -389,6 +389,7 @@ async def room_in_a_browser(browser: httpx.AsyncClient) -> tuple[int, str]:
         "password_confirmation": STRONG_PASSWORD,
     }
     assert (await post_form("/register", "/register", registration)).status_code == 303
+    # The form leaves follow-ups unticked, so one graded answer moves the room on.
     created = await post_form("/interviews/new", "/interviews/new", PAGE_INTERVIEW)
     assert created.status_code == 303, created.text
     interview_id = int(created.headers["location"].rsplit("/", 1)[1])

@@ -109,6 +109,8 @@ async def test_register_practise_and_read_the_report(page: Page, base_url: str) 
     await page.get_by_label("Title").fill("Browser round")
     await page.get_by_label("Technical").check()
     await page.get_by_label("Number of questions").fill("3")
+    # Three answers, three questions: no follow-up may stretch the round.
+    await page.get_by_label("Follow-up questions").uncheck()
     await page.get_by_role("button", name="Create interview").click()
 
     await page.wait_for_url(re.compile(r".*/interviews/\d+$"))
@@ -187,6 +189,7 @@ async def test_plain_forms_work_without_javascript(browser: Browser, base_url: s
         await page.goto(f"{base_url}/interviews/new")
         await page.fill("#title", "Scriptless round")
         await page.fill("#question_count", "1")
+        await page.uncheck("#follow_ups")
         await page.click("text=Create interview")
         await page.click("text=Start interview")
         await page.fill("#answer", "Lists are mutable and tuples are immutable.")

@@ -19,7 +19,7 @@ async def test_a_partial_answer_brings_a_follow_up_the_candidate_can_decline(
 ) -> None:
     question, partial_text = await follow_up_case()
     await register(client)
-    interview_id = await create_interview(client, question_count="2")
+    interview_id = await create_interview(client, question_count="2", follow_ups="on")
     await plant(session, interview_id, question)
     await act(client, interview_id, "start")
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mockroom.app import create_app
 from mockroom.auth.views import safe_next
@@ -364,6 +365,18 @@ async def test_new_interview_form_shows_defaults(client: httpx.AsyncClient) -> N
     assert 'value="30"' in page
     assert 'for="title"' in page and 'for="focus_topics"' in page
     assert 'value="technical" checked' in page
+    assert 'name="follow_ups" value="on" checked' in page
+
+
+async def test_follow_ups_are_the_candidates_choice(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await register(client)
+    # An unticked checkbox sends nothing, so the plain form turns follow-ups off.
+    without = await create_interview(client)
+    with_follow_ups = await create_interview(client, follow_ups="on")
+    chosen = await session.execute(select(Interview.id, Interview.follow_ups_enabled))
+    assert dict(chosen.all()) == {without: False, with_follow_ups: True}
 
 
 async def test_new_interview_errors_are_inline_and_input_is_kept(
@@ -392,6 +405,7 @@ async def test_new_interview_errors_are_inline_and_input_is_kept(
     assert 'value="40"' in page and 'value="soon"' in page
     assert 'value="python, testing"' in page
     assert '<option value="hard" selected>' in page
+    assert 'name="follow_ups" value="on" aria' in page  # left unticked, as it was sent
     assert "No interviews yet" in (await client.get("/dashboard")).text
 
 

@@ -46,6 +46,8 @@ NEW_INTERVIEW_DEFAULTS = {
     "question_count": "5",
     "duration_minutes": "30",
     "focus_topics": "",
+    # A checkbox: browsers send "on" when it is ticked and nothing at all when it is not.
+    "follow_ups": "on",
 }
 
 
@@ -149,6 +151,7 @@ async def create(request: Request, service: PageInterviews) -> Response:
     github_chosen = [str(topic) for topic in (await request.form()).getlist(GITHUB_FOCUS_FIELD)]
     data: dict[str, Any] = {name: value for name, value in values.items() if name != "focus_topics"}
     data["focus_topics"] = [*values["focus_topics"].split(","), *github_chosen]
+    data["follow_ups"] = values["follow_ups"] == "on"
     try:
         valid = InterviewCreate.model_validate(data)
         await rate_limits(request).spend(AiTask.INTERVIEW, service.user.id)
