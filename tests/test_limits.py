@@ -118,7 +118,22 @@ async def test_a_body_streamed_without_a_length_is_stopped_at_the_limit(
         content=in_chunks(b"email=" + b"x" * BODY_LIMIT),
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
-    assert form.status_code == 413
+    assert_page_error(form, 413)
+
+
+async def test_a_page_form_over_the_limit_gets_an_error_page(
+    small_body_client: httpx.AsyncClient,
+) -> None:
+    # A browser posting a form is shown a page, never the API's JSON.
+    form = await small_body_client.post("/login", data={"email": "x" * BODY_LIMIT})
+    assert_page_error(form, 413)
+
+
+def assert_page_error(response: httpx.Response, status: int) -> None:
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert "The request is too large." in response.text
+    assert "Content-Security-Policy" in response.headers
 
 
 # ---------------------------------------------------------------------------- answer length

@@ -45,3 +45,7 @@ class CsrfFailed(AppError):
 class PayloadTooLarge(AppError):
     status = 413
     default_message = "The request is too large."
+
+
+class BodyTooLarge(Exception):
+    """Raised while a request body streams in past the limit (web/middleware.BodySizeLimit)."""

@@ -115,6 +115,27 @@ async def test_landing_page_invites_visitors_and_points_members_to_the_dashboard
     assert "Sign out" in member.text
 
 
+NAVIGATION = {
+    "/dashboard": "Dashboard",
+    "/interviews/new": "New interview",
+    "/interviews": "History",
+    "/study-plan": "Study plan",
+    "/settings": "Settings",
+    "/account": "Account",
+}
+
+
+async def test_every_member_page_is_one_click_away_and_marked_when_open(
+    client: httpx.AsyncClient,
+) -> None:
+    await register(client)
+    for path, label in NAVIGATION.items():
+        page = (await client.get(path)).text
+        links = [f'<a href="{other}"' for other in NAVIGATION]
+        assert all(link in page for link in links), path
+        assert f'<a href="{path}" aria-current="page">{label}</a>' in page
+
+
 @pytest.mark.parametrize(
     "path",
     ["/dashboard", "/interviews", "/interviews/new", "/interviews/1", "/interviews/1/report"],

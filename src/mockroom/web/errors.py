@@ -14,8 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockroom.auth.deps import LoginRequired
-from mockroom.errors import AppError, PayloadTooLarge
-from mockroom.web.middleware import _BodyTooLarge
+from mockroom.errors import AppError, BodyTooLarge, PayloadTooLarge
 from mockroom.web.templating import render
 
 logger = logging.getLogger("mockroom.errors")
@@ -94,7 +93,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, error: StarletteHTTPException) -> Response:
-        if isinstance(error.__cause__, _BodyTooLarge):
+        if isinstance(error.__cause__, BodyTooLarge):
             # FastAPI reports any failure to read a JSON body as a 400, even the body limit
             # stopping a body sent without a length in chunks.
             return error_response(request, PayloadTooLarge.status, PayloadTooLarge.default_message)
@@ -139,7 +138,7 @@ class UnexpectedErrors:
 
         try:
             await self.app(scope, receive, watched_send)
-        except _BodyTooLarge:
+        except BodyTooLarge:
             raise  # the body limit, further out, answers with its 413
         except Exception:
             if started:

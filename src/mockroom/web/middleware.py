@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockroom.auth.deps import ANONYMOUS_CSRF_COOKIE
+from mockroom.errors import BodyTooLarge, PayloadTooLarge
+from mockroom.web.errors import error_response
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
@@ -82,7 +84,7 @@ class BodySizeLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(send)
+            await _too_large(scope, receive, send)
             return
         received = 0
 
@@ -92,29 +94,17 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _BodyTooLarge()
+                    raise BodyTooLarge()
             return message
 
         try:
             await self.app(scope, counting_receive, send)
-        except _BodyTooLarge:
-            await _too_large(send)
+        except BodyTooLarge:
+            await _too_large(scope, receive, send)
 
 
-class _BodyTooLarge(Exception):
-    pass
-
-
-async def _too_large(send: Send) -> None:
-    body = b'{"error":"The request is too large.","detail":null}'
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", b"%d" % len(body)),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    # The same error format as every other refusal: JSON for the API, a page for a form.
+    request = Request(scope)
+    response = error_response(request, PayloadTooLarge.status, PayloadTooLarge.default_message)
+    await response(scope, receive, send)
