@@ -529,11 +529,13 @@ async def test_a_backup_never_overwrites_an_existing_file(
     database: Database, tmp_path: Path
 ) -> None:
     sqlite_only(database)
-    target = tmp_path / "precious.db"
+    # A path longer than a terminal line: the message must keep it whole, to copy from.
+    target = tmp_path / ("nightly-backups-of-the-interview-database-" * 3) / "precious.db"
+    target.parent.mkdir()
     target.write_text("an earlier backup")
     code, output = await run_mockroom(database, tmp_path, "db", "backup", str(target))
     assert code == 1
-    assert "already exists" in output
+    assert f"{target} already exists" in output
     assert target.read_text() == "an earlier backup"
 
 

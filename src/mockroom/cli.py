@@ -22,7 +22,8 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(ai_app, name="ai")
-console = Console()
+# Never break lines: paths and the printed pg_dump commands must stay whole to copy or parse.
+console = Console(soft_wrap=True)
 
 
 @app.command()

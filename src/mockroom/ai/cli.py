@@ -26,7 +26,7 @@ from mockroom.ai.schemas import (
 from mockroom.ai.settings import AiSettings, Task, ai_settings
 
 ai_app = typer.Typer(help="Hosted and self-hosted LLM providers.", no_args_is_help=True)
-console = Console()
+console = Console(soft_wrap=True)  # long endpoint URLs stay on one line
 
 _SAMPLE_QUESTION = Question(
     question_type="technical",
