@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 from fastapi import FastAPI
+from starlette.applications import Starlette
 
 from mockroom.ai.engine import Engine
 from mockroom.app import create_app
@@ -45,7 +46,8 @@ class ServerThread(threading.Thread):
         )
 
     async def _prepare(self) -> None:
-        engine = make_engine(self.settings)
+        # As the schema's owner: on PostgreSQL the app's own role may not migrate or seed.
+        engine = make_engine(self.settings, migrations=True)
         await migrate.upgrade(engine)
         async with make_sessionmaker(engine)() as session:
             await seed_bank(session)
@@ -105,3 +107,30 @@ def live_server(data_dir: Path, engine: Engine | None = None, **overrides: objec
     )
     with serving(settings, engine) as url:
         yield url
+
+
+class BackgroundServer:
+    """Serves an ASGI app (a fake of an outside service) from a thread on a free port."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.port = 0
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, app: Starlette) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name} did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=10)

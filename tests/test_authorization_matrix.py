@@ -36,7 +36,7 @@ from mockroom.auth.service import AuthService
 from mockroom.config import Settings
 from mockroom.db.engine import make_sessionmaker
 from mockroom.models import User
-from tests.conftest import STRONG_PASSWORD, Database
+from tests.conftest import STRONG_PASSWORD, Database, http_client
 from tests.live_server import serving
 
 # ---------------------------------------------------------------------------- outcomes
@@ -321,7 +321,7 @@ def csrf_on(page: httpx.Response) -> str:
 
 
 async def _visitor(app: FastAPI, name: str) -> Actor:
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    client = http_client(app)
     actor = Actor(name, client)
     actor.csrf = csrf_on(await client.get("/login"))
     return actor

@@ -87,6 +87,7 @@ def server_environment(
             "MOCKROOM_ENVIRONMENT": "test",
             "MOCKROOM_DATA_DIR": str(data_dir),
             "MOCKROOM_DATABASE_URL": database.settings.database_url,
+            "MOCKROOM_MIGRATION_DATABASE_URL": database.settings.migration_database_url,
             "MOCKROOM_SECRET_KEY": "crash-recovery-secret",
             "MOCKROOM_LOG_LEVEL": "WARNING",
             **(extra or {}),
@@ -266,20 +267,30 @@ async def test_a_killed_server_restarts_with_every_answer_intact_and_the_intervi
         assert (report["answered"], report["skipped"], report["unanswered"]) == (3, 1, 0)
 
 
-async def test_an_answer_being_graded_when_the_server_is_killed_is_kept_and_graded_later(
-    database: Database, tmp_path: Path
-) -> None:
+@asynccontextmanager
+async def an_answer_being_graded(
+    database: Database, tmp_path: Path, email: str
+) -> AsyncIterator[tuple[Server, Candidate, asyncio.Task[dict[str, Any]]]]:
+    """A server in the middle of grading a new candidate's first answer, slowly."""
     with slow_llm() as fake:
         async with (
             serving(database, tmp_path, slow_grading_environment(fake)) as server,
             httpx.AsyncClient(base_url=server.url, timeout=60) as http,
         ):
-            candidate = await Candidate.begin(http, "mid-grading@example.com")
+            candidate = await Candidate.begin(http, email)
             in_flight = asyncio.create_task(candidate.answer(http, ANSWERS[0]))
             await until(grading_of(ANSWERS[0], fake), "the answer to reach the grader")
-            assert stopped(server, signal.SIGKILL) == -signal.SIGKILL
-            with pytest.raises(httpx.TransportError):
-                await in_flight
+            yield server, candidate, in_flight
+
+
+async def test_an_answer_being_graded_when_the_server_is_killed_is_kept_and_graded_later(
+    database: Database, tmp_path: Path
+) -> None:
+    async with an_answer_being_graded(database, tmp_path, "mid-grading@example.com") as grading:
+        server, candidate, in_flight = grading
+        assert stopped(server, signal.SIGKILL) == -signal.SIGKILL
+        with pytest.raises(httpx.TransportError):
+            await in_flight
 
     async with (
         serving(database, tmp_path) as server,
@@ -308,20 +319,14 @@ async def test_an_answer_being_graded_when_the_server_is_killed_is_kept_and_grad
 async def test_a_stopped_server_finishes_the_answer_it_is_grading_before_it_exits(
     database: Database, tmp_path: Path
 ) -> None:
-    with slow_llm() as fake:
-        async with (
-            serving(database, tmp_path, slow_grading_environment(fake)) as server,
-            httpx.AsyncClient(base_url=server.url, timeout=60) as http,
-        ):
-            candidate = await Candidate.begin(http, "stopped@example.com")
-            in_flight = asyncio.create_task(candidate.answer(http, ANSWERS[0]))
-            await until(grading_of(ANSWERS[0], fake), "the answer to reach the grader")
-            started = time.monotonic()
-            server.process.send_signal(signal.SIGTERM)
-            result = await in_flight
-            # uvicorn re-raises the signal once it has shut down cleanly.
-            assert server.process.wait(timeout=60) == -signal.SIGTERM, server.output()
-            assert time.monotonic() - started >= SLOW_GRADING_SECONDS / 2
+    async with an_answer_being_graded(database, tmp_path, "stopped@example.com") as grading:
+        server, _, in_flight = grading
+        started = time.monotonic()
+        server.process.send_signal(signal.SIGTERM)
+        result = await in_flight
+        # uvicorn re-raises the signal once it has shut down cleanly.
+        assert server.process.wait(timeout=60) == -signal.SIGTERM, server.output()
+        assert time.monotonic() - started >= SLOW_GRADING_SECONDS / 2
 
     # The hosted grader failed after its delay; the built-in one graded the answer instead.
     assert result["response"]["answer"] == ANSWERS[0]

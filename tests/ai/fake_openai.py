@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections import deque
@@ -19,11 +18,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from mockroom.ai.providers.builtin.engine import BuiltinEngine
+from mockroom.ai.providers.openai_compat import OpenAICompatibleEngine
+from mockroom.ai.registry import FallbackEngine
+from mockroom.ai.settings import AiSettings
+from tests.live_server import BackgroundServer
 
 
 @dataclass(frozen=True)
@@ -99,13 +103,11 @@ class FakeOpenAI:
         self._queue: deque[Reply] = deque()
         self._fallback: Reply = error(500, "nothing scripted for this request")
         self._requests: list[dict[str, Any]] = []
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
+        self._background = BackgroundServer("the fake OpenAI server")
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
+        return f"http://127.0.0.1:{self._background.port}/v1"
 
     @property
     def requests(self) -> list[dict[str, Any]]:
@@ -143,26 +145,13 @@ class FakeOpenAI:
         return JSONResponse(reply.body, status_code=reply.status, headers=reply.headers)
 
     def start(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
         app = Starlette(
             routes=[Route("/v1/chat/completions", self._chat_completions, methods=["POST"])]
         )
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the fake OpenAI server did not start")
-            time.sleep(0.01)
+        self._background.start(app)
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+        self._background.stop()
 
 
 async def _events(chunks: tuple[str, ...], usage: dict[str, int] | None) -> AsyncIterator[bytes]:
@@ -189,3 +178,16 @@ def running() -> Iterator[FakeOpenAI]:
         yield server
     finally:
         server.stop()
+
+
+def hosted_engine(fake: FakeOpenAI, *, timeout_seconds: float = 2) -> FallbackEngine:
+    """The engine the app builds for a hosted provider, pointed at the fake, no retries."""
+    settings = AiSettings(
+        _env_file=None,
+        provider="openai",
+        base_url=fake.base_url,
+        model="interviewer-model",
+        timeout_seconds=timeout_seconds,
+        max_retries=0,
+    )
+    return FallbackEngine(OpenAICompatibleEngine(settings), BuiltinEngine())

@@ -10,15 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from mockroom.ai.providers.builtin.engine import BuiltinEngine
-from mockroom.ai.providers.openai_compat import OpenAICompatibleEngine
-from mockroom.ai.registry import FallbackEngine
 from mockroom.ai.schemas import CriterionScores, Evaluation
-from mockroom.ai.settings import AiSettings
 from mockroom.app import create_app
 from mockroom.models import AiCall
-from tests.ai.fake_openai import FakeOpenAI, error, json_completion, running
-from tests.conftest import Database, sign_up
+from tests.ai.fake_openai import FakeOpenAI, error, hosted_engine, json_completion, running
+from tests.conftest import Database, running_app, sign_up
 
 KEY_POINTS = [
     "An index lets the database find rows without scanning the whole table.",
@@ -65,22 +61,8 @@ def fake() -> Iterator[FakeOpenAI]:
 @pytest.fixture
 async def client(database: Database, fake: FakeOpenAI) -> AsyncIterator[httpx.AsyncClient]:
     fake.reset()
-    settings = AiSettings(
-        _env_file=None,
-        provider="openai",
-        base_url=fake.base_url,
-        model="interviewer-model",
-        timeout_seconds=0.5,
-        max_retries=0,
-    )
-    engine = FallbackEngine(OpenAICompatibleEngine(settings), BuiltinEngine())
-    application = create_app(database.settings, engine=engine)
-    async with (
-        application.router.lifespan_context(application),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=application), base_url="http://testserver"
-        ) as client,
-    ):
+    application = create_app(database.settings, engine=hosted_engine(fake, timeout_seconds=0.5))
+    async with running_app(application) as client:
         yield client
 
 

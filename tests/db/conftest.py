@@ -1,13 +1,12 @@
-"""The app as production runs it on PostgreSQL: connected as a role of its own, not the owner.
+"""The app's own role on PostgreSQL, for tests that look at row-level security directly.
 
-The shared ``database`` fixture migrates and seeds as a superuser, which row-level security
-never binds. These fixtures add a plain login role to the same test database, give it exactly
-the privileges `mockroom db upgrade` grants, and connect an engine and an app as that role.
+The shared ``database`` fixture already runs the app as a plain login role with exactly the
+privileges `mockroom db upgrade` grants (tests/conftest.py). These fixtures name that role,
+connect an engine as it, and skip on SQLite, which has no row-level security.
 """
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -22,8 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from mockroom.app import create_app
 from mockroom.config import Settings
 from mockroom.db.engine import make_engine, make_sessionmaker
-from mockroom.db.migrate import grant_app_role
-from tests.conftest import Database
+from tests.conftest import Database, http_client
 
 NO_ROW_SECURITY = (
     "row-level security is PostgreSQL's; SQLite has none "
@@ -44,12 +42,6 @@ def role_url(database: Database, name: str, password: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-async def create_login_role(database: Database, name: str, password: str) -> None:
-    async with database.engine.begin() as connection:
-        # A password works whether the server trusts local connections or asks for one.
-        await connection.execute(text(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}'"))
-
-
 async def drop_login_role(database: Database, name: str) -> None:
     async with database.engine.begin() as connection:
         await connection.execute(text(f'DROP OWNED BY "{name}"'))
@@ -64,17 +56,11 @@ def new_role_name() -> str:
 async def app_role(database: Database) -> AsyncIterator[AppRole]:
     if database.backend != "postgresql":
         pytest.skip(NO_ROW_SECURITY)
-    name, password = new_role_name(), secrets.token_hex(16)
-    await create_login_role(database, name, password)
-    async with database.engine.begin() as connection:
-        await grant_app_role(connection, name)
-    settings = database.settings.model_copy(
-        update={"database_url": role_url(database, name, password)}
-    )
-    engine = make_engine(settings)
-    yield AppRole(name, password, settings, engine)
+    url = make_url(database.settings.database_url)
+    assert url.username and url.password, "the shared fixture connects the app as its own role"
+    engine = make_engine(database.settings)
+    yield AppRole(url.username, url.password, database.settings, engine)
     await engine.dispose()
-    await drop_login_role(database, name)
 
 
 @pytest.fixture
@@ -92,6 +78,5 @@ async def role_app(app_role: AppRole) -> AsyncIterator[FastAPI]:
 
 @pytest.fixture
 async def role_client(role_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=role_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with http_client(role_app) as client:
         yield client

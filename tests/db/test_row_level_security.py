@@ -28,10 +28,9 @@ from mockroom.db.migrate import upgrade_database
 from mockroom.db.row_security import act_as_admin, credential_lookup, every_row, set_actor
 from mockroom.errors import NotFound
 from mockroom.models import GithubAccount, Interview, InterviewResponse, PerformanceMetric, User
-from tests.conftest import STRONG_PASSWORD, Database, sign_up
+from tests.conftest import STRONG_PASSWORD, Database, create_login_role, http_client, sign_up
 from tests.db.conftest import (
     AppRole,
-    create_login_role,
     drop_login_role,
     new_role_name,
     role_url,
@@ -122,8 +121,7 @@ async def rows_of(database: Database, member: Member) -> dict[str, int]:
 
 async def _new_member(app: FastAPI, database: Database, email: str, name: str) -> Member:
     """A member with a row in every user-owned table, made through the app as its own role."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser:
+    async with http_client(app) as browser:
         await register(browser, email, name)
         session_token = browser.cookies[SESSION_COOKIE]
         issued = await browser.post(
@@ -539,12 +537,12 @@ async def test_upgrade_grants_the_apps_own_role_and_warns_of_one_that_bypasses(
     database: Database, app_role: AppRole
 ) -> None:
     name, password = new_role_name(), "a-test-password"
-    await create_login_role(database, name, password)
+    await create_login_role(database.engine, name, password)
     try:
         settings = Settings(
             environment="test",
             database_url=role_url(database, name, password),
-            migration_database_url=database.settings.database_url,
+            migration_database_url=database.owner_url,
             data_dir=database.settings.data_dir,
         )
         upgraded = await upgrade_database(settings)
@@ -573,7 +571,7 @@ async def test_upgrade_grants_the_apps_own_role_and_warns_of_one_that_bypasses(
             "promote": False,
             "rewrite the log": False,
         }
-        as_owner = settings.model_copy(update={"database_url": database.settings.database_url})
+        as_owner = settings.model_copy(update={"database_url": database.owner_url})
         upgraded = await upgrade_database(as_owner)
         assert upgraded.granted_role is None
         assert upgraded.role_bypasses_row_security is True  # the test server's superuser

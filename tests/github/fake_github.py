@@ -14,7 +14,6 @@ import base64
 import hashlib
 import json
 import secrets
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,11 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
+
+from tests.live_server import BackgroundServer
 
 CLIENT_ID = "fake-client-id"
 CLIENT_SECRET = "fake-client-secret"
@@ -97,9 +97,7 @@ class Seen:
 class FakeGithub:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
+        self._background = BackgroundServer("the fake GitHub")
         self.reset()
 
     # ------------------------------------------------------------------ scripting
@@ -143,7 +141,7 @@ class FakeGithub:
 
     @property
     def web_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://127.0.0.1:{self._background.port}"
 
     @property
     def api_url(self) -> str:
@@ -381,9 +379,6 @@ class FakeGithub:
     # ------------------------------------------------------------------ running
 
     def start(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
         app = Starlette(
             routes=[
                 Route("/login/oauth/authorize", self._authorize, methods=["GET"]),
@@ -394,20 +389,10 @@ class FakeGithub:
                 Route("/api/v3/{path:path}", self._api, methods=["GET"]),
             ]
         )
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the fake GitHub did not start")
-            time.sleep(0.01)
+        self._background.start(app)
 
     def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+        self._background.stop()
 
 
 def query_of(url: str) -> dict[str, str]:

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from mockroom.config import Settings
+from tests.browser import IN_CHROMIUM
 from tests.github.conftest import github_settings_for, gopher
 from tests.github.fake_github import FakeGithub
 from tests.live_server import serving
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="Chromium is missing; install it: apt-get update && apt-get install -y chromium",
-    ),
-]
+pytestmark = IN_CHROMIUM
 
 
 @pytest.fixture(scope="module")
@@ -39,23 +30,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory, fake_github: FakeGithub) 
         settings, configure=lambda app: setattr(app.state, "github_settings", github)
     ) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-        )
-        yield launched
-        await launched.close()
-
-
-@pytest.fixture
-async def page(browser: Browser) -> AsyncIterator[Page]:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    yield await context.new_page()
-    await context.close()
 
 
 async def test_sign_in_with_github_and_practise_on_your_own_stack(

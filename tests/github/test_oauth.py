@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from mockroom.github.oauth import PENDING_COOKIE_NAME, STATE_COOKIE_NAME
 from mockroom.models import AuditEvent, GithubAccount, User
-from tests.conftest import STRONG_PASSWORD, Database
+from tests.conftest import STRONG_PASSWORD, Database, http_client
 from tests.github.conftest import gopher, oauth_round_trip
 from tests.github.fake_github import CLIENT_ID, FakeGithub, query_of
 from tests.web.test_pages import csrf_of, post_form, register
@@ -121,8 +121,7 @@ async def test_a_callback_without_the_matching_state_is_refused(
     assert "Start it again" in forged.text
 
     # Another browser, with no state cookie at all, cannot use the code either.
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as stranger:
+    async with http_client(app) as stranger:
         stolen = await stranger.get(f"{back.path}?{back.query}")
     assert stolen.status_code == 400
     assert await _user(database, "gopher@example.com") is None

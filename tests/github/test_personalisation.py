@@ -8,21 +8,17 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from mockroom.ai.providers.builtin.engine import BuiltinEngine
-from mockroom.ai.providers.openai_compat import OpenAICompatibleEngine
-from mockroom.ai.registry import FallbackEngine
 from mockroom.ai.schemas import Question, QuestionType
-from mockroom.ai.settings import AiSettings
 from mockroom.app import create_app
 from mockroom.github.personalisation import GithubFocus, frame
 from mockroom.github.schemas import NotableProject
 from mockroom.models import BankQuestion, Interview, InterviewQuestion
-from tests.ai.fake_openai import FakeOpenAI
+from tests.ai.fake_openai import FakeOpenAI, hosted_engine
 from tests.ai.fake_openai import running as running_openai
-from tests.conftest import Database, sign_up
+from tests.conftest import Database, running_app, sign_up
 from tests.github.conftest import github_settings_for, gopher
 from tests.github.fake_github import FakeGithub
 from tests.web.test_pages import NEW_INTERVIEW, csrf_of, register
@@ -31,23 +27,13 @@ GITHUB_TOPICS = {"go", "python", "kubernetes", "docker", "observability", "redis
 CHECKBOX = re.compile(r'name="github_focus" value="([^"]+)"( checked)?')
 
 
-async def _client_for(application: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with (
-        application.router.lifespan_context(application),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=application), base_url="http://testserver"
-        ) as client,
-    ):
-        yield client
-
-
 @pytest.fixture
 async def seeded(database: Database, fake_github: FakeGithub) -> AsyncIterator[httpx.AsyncClient]:
     """The app with a seeded built-in engine, so the questions drawn are reproducible."""
     fake_github.reset()
     application = create_app(database.settings, engine=BuiltinEngine(seed=20261122))
     application.state.github_settings = github_settings_for(fake_github)
-    async for client in _client_for(application):
+    async with running_app(application) as client:
         yield client
 
 
@@ -64,18 +50,9 @@ async def hosted(
     """The app on a hosted model (the fake OpenAI server), the built-in engine behind it."""
     fake_github.reset()
     fake_openai.reset()
-    settings = AiSettings(
-        _env_file=None,
-        provider="openai",
-        base_url=fake_openai.base_url,
-        model="interviewer-model",
-        timeout_seconds=2,
-        max_retries=0,
-    )
-    engine = FallbackEngine(OpenAICompatibleEngine(settings), BuiltinEngine())
-    application = create_app(database.settings, engine=engine)
+    application = create_app(database.settings, engine=hosted_engine(fake_openai))
     application.state.github_settings = github_settings_for(fake_github)
-    async for client in _client_for(application):
+    async with running_app(application) as client:
         yield client
 
 

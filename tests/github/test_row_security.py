@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 
 from mockroom.db.base import utcnow
 from mockroom.models import GithubAccount, User
-from tests.conftest import STRONG_PASSWORD, Database
+from tests.conftest import STRONG_PASSWORD, Database, http_client
 from tests.db.conftest import app_role, role_app  # noqa: F401 (fixtures used below)
 from tests.github.conftest import github_settings_for, gopher, oauth_round_trip
 from tests.github.fake_github import FakeGithub, FakeUser
@@ -27,8 +27,7 @@ async def role_browser(
 ) -> AsyncIterator[httpx.AsyncClient]:
     fake_github.reset()
     role_app.state.github_settings = github_settings_for(fake_github)
-    transport = httpx.ASGITransport(app=role_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with http_client(role_app) as client:
         yield client
 
 

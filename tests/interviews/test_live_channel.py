@@ -16,12 +16,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from mockroom.ai.providers.builtin.engine import BuiltinEngine
-from mockroom.ai.providers.openai_compat import OpenAICompatibleEngine
-from mockroom.ai.registry import FallbackEngine
-from mockroom.ai.settings import AiSettings
 from mockroom.questions.bank import load_bank
-from tests.ai.fake_openai import FakeOpenAI, error, json_completion, running, stream
+from tests.ai.fake_openai import FakeOpenAI, error, hosted_engine, json_completion, running, stream
 from tests.ai.test_openai_interview import evaluation
 from tests.conftest import STRONG_PASSWORD
 from tests.live_server import live_server
@@ -108,15 +104,7 @@ def fake() -> Iterator[FakeOpenAI]:
 
 @pytest.fixture(scope="module")
 def streaming_server(tmp_path_factory: pytest.TempPathFactory, fake: FakeOpenAI) -> Iterator[str]:
-    settings = AiSettings(
-        _env_file=None,
-        provider="openai",
-        base_url=fake.base_url,
-        model="interviewer-model",
-        timeout_seconds=2,
-        max_retries=0,
-    )
-    engine = FallbackEngine(OpenAICompatibleEngine(settings), BuiltinEngine())
+    engine = hosted_engine(fake)
     with live_server(Path(tmp_path_factory.mktemp("streaming")), engine=engine) as url:
         yield url
 

@@ -12,14 +12,10 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from mockroom.ai.providers.builtin.engine import BuiltinEngine
-from mockroom.ai.providers.openai_compat import OpenAICompatibleEngine
-from mockroom.ai.registry import FallbackEngine
-from mockroom.ai.settings import AiSettings
 from mockroom.app import create_app
 from mockroom.auth.deps import verify_csrf
-from tests.ai.fake_openai import FakeOpenAI, json_completion, running
-from tests.conftest import STRONG_PASSWORD, Database
+from tests.ai.fake_openai import FakeOpenAI, hosted_engine, json_completion, running
+from tests.conftest import STRONG_PASSWORD, Database, running_app
 from tests.web.test_pages import act, answer, create_interview, post_form, register
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -143,12 +139,7 @@ async def test_configured_origins_may_call_the_api_without_credentials(
 ) -> None:
     settings = database.settings.model_copy(update={"cors_origins": ["https://dashboard.example"]})
     application = create_app(settings)
-    async with (
-        application.router.lifespan_context(application),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=application), base_url="http://testserver"
-        ) as client,
-    ):
+    async with running_app(application) as client:
         allowed = await preflight(client, "https://dashboard.example")
         assert allowed.status_code == 200
         assert allowed.headers["access-control-allow-origin"] == "https://dashboard.example"
@@ -212,22 +203,8 @@ def fake() -> Iterator[FakeOpenAI]:
 @pytest.fixture
 async def hosted(database: Database, fake: FakeOpenAI) -> AsyncIterator[httpx.AsyncClient]:
     fake.reset()
-    settings = AiSettings(
-        _env_file=None,
-        provider="openai",
-        base_url=fake.base_url,
-        model="interviewer-model",
-        timeout_seconds=2,
-        max_retries=0,
-    )
-    engine = FallbackEngine(OpenAICompatibleEngine(settings), BuiltinEngine())
-    application = create_app(database.settings, engine=engine)
-    async with (
-        application.router.lifespan_context(application),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=application), base_url="http://testserver"
-        ) as client,
-    ):
+    application = create_app(database.settings, engine=hosted_engine(fake))
+    async with running_app(application) as client:
         yield client
 
 

@@ -17,7 +17,7 @@ from mockroom.app import create_app
 from mockroom.auth.views import safe_next
 from mockroom.db.base import utcnow
 from mockroom.models import Interview
-from tests.conftest import STRONG_PASSWORD, Database
+from tests.conftest import STRONG_PASSWORD, Database, http_client
 
 TITLE_LINK = re.compile(r'class="interview-title" href="[^"]+">Round (\d\d)<')
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -94,8 +94,7 @@ async def answer(client: httpx.AsyncClient, interview_id: int, text: str) -> htt
 @pytest.fixture
 async def other_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """A second browser: its own cookie jar, the same app and database."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with http_client(app) as client:
         yield client
 
 

@@ -7,24 +7,11 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, fie
 from mockroom.auth.passwords import password_problems
 
 
-class Registration(BaseModel):
-    email: EmailStr
-    display_name: str = Field(min_length=1, max_length=100)
+class PasswordChoice(BaseModel):
+    """A new password typed twice: the same rules wherever one is chosen."""
+
     password: str = Field(max_length=200)
     password_confirmation: str = Field(max_length=200)
-
-    @field_validator("email")
-    @classmethod
-    def _normalise_email(cls, value: str) -> str:
-        return value.strip().lower()
-
-    @field_validator("display_name")
-    @classmethod
-    def _trim_name(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("enter your name")
-        return value
 
     @field_validator("password")
     @classmethod
@@ -39,6 +26,24 @@ class Registration(BaseModel):
     def _passwords_match(cls, value: str, info: ValidationInfo) -> str:
         if "password" in info.data and value != info.data["password"]:
             raise ValueError("the passwords do not match")
+        return value
+
+
+class Registration(PasswordChoice):
+    email: EmailStr
+    display_name: str = Field(min_length=1, max_length=100)
+
+    @field_validator("email")
+    @classmethod
+    def _normalise_email(cls, value: str) -> str:
+        return value.strip().lower()
+
+    @field_validator("display_name")
+    @classmethod
+    def _trim_name(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("enter your name")
         return value
 
 

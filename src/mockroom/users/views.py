@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import ValidationError
 
 from mockroom.auth.deps import CsrfChecked, PageUser
-from mockroom.auth.passwords import PASSWORD_RULES, hash_password, password_problems
+from mockroom.auth.passwords import PASSWORD_RULES, hash_password
+from mockroom.auth.schemas import PasswordChoice
 from mockroom.errors import Conflict
 from mockroom.github.deps import Github, refresh_after_response
 from mockroom.github.service import GithubService
@@ -31,26 +32,6 @@ NOTICES = {
     "github-synced": "Your GitHub data is up to date.",
     "github-unlinked": "GitHub is unlinked and its data removed from mockroom.",
 }
-
-
-class PasswordChoice(BaseModel):
-    password: str = Field(max_length=200)
-    password_confirmation: str = Field(max_length=200)
-
-    @field_validator("password")
-    @classmethod
-    def _strong_password(cls, value: str) -> str:
-        problems = password_problems(value)
-        if problems:
-            raise ValueError("the password needs " + ", ".join(problems))
-        return value
-
-    @field_validator("password_confirmation")
-    @classmethod
-    def _passwords_match(cls, value: str, info: ValidationInfo) -> str:
-        if "password" in info.data and value != info.data["password"]:
-            raise ValueError("the passwords do not match")
-        return value
 
 
 def _profile_values(user: User) -> dict[str, str]:
