@@ -26,7 +26,7 @@ lint: setup
 	$(VENV)/bin/mypy
 
 bench: setup
-	$(PYTHON) bench/grading.py
+	$(PYTHON) bench/grading.py --semeval
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
