@@ -29,3 +29,29 @@ async def test_an_empty_of_content_answer_has_no_terms() -> None:
     assert evaluation.insights is not None
     assert evaluation.insights.job_terms == []
     assert evaluation.insights.talking_points_covered == 0
+
+
+async def test_everyday_words_are_not_terms_of_the_field() -> None:
+    by_slug = {question.slug: question for question in load_bank()}
+    cases = {
+        "algorithms-two-pointers": (
+            "Two pointers on the sorted array: this is correct, and each step discards one "
+            "element, so it stays linear.",
+            {"pointers", "element", "linear"},
+            # "sorted array" is the question's own wording, so it earns nothing either.
+            {"correct", "step", "sorted", "array"},
+        ),
+        "machine-learning-class-imbalance": (
+            "Another option is class weights; for the imbalance, report precision and recall "
+            "on validation data.",
+            {"weights", "precision", "recall", "validation"},
+            {"option", "data", "imbalance"},
+        ),
+    }
+    for slug, (answer, terms, everyday) in cases.items():
+        question = by_slug[slug]
+        evaluation = await BuiltinEngine().evaluate(AnswerToGrade(question=question, answer=answer))
+        assert evaluation.insights is not None
+        found = set(evaluation.insights.job_terms)
+        assert terms <= found, (slug, found)
+        assert not found & everyday, (slug, found)
