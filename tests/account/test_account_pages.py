@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import AsyncIterator
@@ -9,15 +10,18 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from mockroom.auth.deps import SESSION_COOKIE
 from mockroom.auth.service import AuthService
 from mockroom.db.engine import make_sessionmaker
-from mockroom.models import User
+from mockroom.models import AiCall, User
 from tests.conftest import STRONG_PASSWORD, Database
-from tests.web.test_pages import post_form, register
+from tests.web.test_pages import act, answer, create_interview, post_form, register
 
 NEW_PASSWORD = "Battery-Staple-42"
+ROW = re.compile(r'<div class="interview-item-main">\s*<span>(.*?)</span>', re.DOTALL)
 
 
 @pytest.fixture
@@ -239,3 +243,46 @@ async def test_an_account_without_a_password_is_sent_to_choose_one(
     assert 'action="/account/password"' not in page.text
     assert 'action="/account/delete"' not in page.text
     assert page.text.count('href="/settings"') >= 2
+
+
+async def test_the_account_page_shows_ones_own_ai_usage(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await register(client, "ada@example.com", "Ada")
+    assert "No AI calls yet" in (await client.get("/account")).text
+
+    interview_id = await create_interview(client, question_count="1")
+    await act(client, interview_id, "start")
+    await answer(client, interview_id, "A hash map gives average constant-time lookups.")
+    ada = await session.scalar(select(User.id).where(User.email == "ada@example.com"))
+    stranger = User(email="stranger@example.com", display_name="Stranger", preferred_languages=[])
+    session.add(stranger)
+    await session.flush()
+    for owner, cost in ((ada, 0.0123), (stranger.id, 9.99)):
+        session.add(
+            AiCall(
+                user_id=owner,
+                provider="openai",
+                model="hosted-model",
+                task="evaluate",
+                latency_ms=800,
+                prompt_tokens=900,
+                completion_tokens=100,
+                cost_usd=cost,
+                outcome="fallback" if owner == ada else "ok",
+            )
+        )
+    await session.commit()
+
+    page = (await client.get("/account")).text
+    usage = page[page.index("data-ai-usage") : page.index("</ul>", page.index("data-ai-usage"))]
+    rows = [" ".join(html.unescape(row).split()) for row in ROW.findall(usage)]
+    assert rows == [
+        "Grading answers · built-in engine",
+        "Choosing questions · built-in engine",
+        "Grading answers · hosted-model",
+    ]
+    assert "1 answered by the built-in engine instead" in usage
+    assert "$0.0123" in usage and "9.99" not in page  # another user's calls are not shown
+    assert "3 calls to the engines for you, 1,000 tokens, costing about $0.01." in page
+    assert "· 1,000 tokens · about 800 ms each" in usage and usage.count(">free<") == 2

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from mockroom.account.repository import AccountRepository
 from mockroom.account.schemas import AccountExport, PasswordChange
+from mockroom.ai.service import AiUsageService
 from mockroom.audit.schemas import AuditEventType, Origin
 from mockroom.audit.service import AuditLog
 from mockroom.auth.passwords import hash_password
@@ -21,6 +22,7 @@ class AccountService:
         self, session: AsyncSession, user: User, origin: Origin, limits: RateLimits
     ) -> None:
         self.repository = AccountRepository(session)
+        self.ai_usage = AiUsageService(session, user.id)
         self.auth = AuthService(session)
         self.audit = AuditLog(session)
         self.user = user

@@ -51,6 +51,7 @@ async def _account_page(
         "sessions": await service.sessions(),
         "tokens": await service.api_tokens(),
         "events": await service.events(before_id=None, limit=RECENT_EVENTS),
+        "ai_usage": await service.ai_usage.report(),
         "notice": notice,
         "password_errors": password_errors or {},
         "delete_errors": delete_errors or {},

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from mockroom.ai.repository import AiCallRepository
+from mockroom.ai.service import AiUsageService
 from mockroom.auth.deps import CurrentUser
 from mockroom.db.session import DbSession
 from mockroom.web.openapi import ERROR_RESPONSES
@@ -42,6 +42,7 @@ class Usage(BaseModel):
 
 @router.get("/usage", summary="Your AI usage per provider, model and task")
 async def usage(session: DbSession, user: CurrentUser) -> Usage:
+    report = await AiUsageService(session, user.id).report()
     rows = [
         UsageRow.model_validate(
             asdict(totals)
@@ -50,14 +51,14 @@ async def usage(session: DbSession, user: CurrentUser) -> Usage:
                 "average_latency_ms": round(totals.average_latency_ms, 1),
             }
         )
-        for totals in await AiCallRepository(session).usage_of(user.id)
+        for totals in report.rows
     ]
     return Usage(
         rows=rows,
         total=UsageTotal(
-            calls=sum(row.calls for row in rows),
-            prompt_tokens=sum(row.prompt_tokens for row in rows),
-            completion_tokens=sum(row.completion_tokens for row in rows),
-            cost_usd=round(sum(row.cost_usd for row in rows), 6),
+            calls=report.calls,
+            prompt_tokens=report.prompt_tokens,
+            completion_tokens=report.completion_tokens,
+            cost_usd=round(report.cost_usd, 6),
         ),
     )
