@@ -36,7 +36,15 @@ def serve(
     console.print(
         f"mockroom on [bold]http://{host}:{port}[/bold] (database: {settings.database_url.split('://')[0]})"
     )
-    uvicorn.run("mockroom.app:create_app", factory=True, host=host, port=port, reload=reload)
+    # The app logs each request itself, as JSON with its request id; uvicorn's line would repeat it.
+    uvicorn.run(
+        "mockroom.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        reload=reload,
+        access_log=False,
+    )
 
 
 @db_app.command("upgrade")
