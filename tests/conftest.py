@@ -97,15 +97,15 @@ async def database(
     async with make_sessionmaker(engine)() as session:
         await seed_bank(session)
         await session.commit()
-    role = f"mockroom_app_{uuid.uuid4().hex[:12]}"
-    if request.param == "postgresql":
+    role = f"mockroom_app_{uuid.uuid4().hex[:12]}" if request.param == "postgresql" else None
+    if role is not None:
         role_url = await _create_app_role(engine, url, role)
         settings = settings.model_copy(
             update={"database_url": role_url, "migration_database_url": url}
         )
     yield Database(request.param, settings, engine)
     await engine.dispose()
-    if request.param == "postgresql":
+    if role is not None:
         await _drop_postgres_database(POSTGRES_URL, url)
         await _drop_role(POSTGRES_URL, role)
 
