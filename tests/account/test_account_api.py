@@ -126,6 +126,20 @@ async def test_browser_sessions_are_listed_and_signed_out_by_their_owner_only(
     assert events[0]["detail"] == {"user_agent": "Browser 1"}
 
 
+async def two_full_accounts(
+    client: httpx.AsyncClient,
+    alice: dict[str, str],
+    bob: dict[str, str],
+    browser: httpx.AsyncClient,
+    database: Database,
+) -> int:
+    """Alice and Bob each with a row in every table, Alice signed in in a browser; her id."""
+    alice_id = await fill_every_table(client, alice, database, "alice@example.com")
+    await fill_every_table(client, bob, database, "bob@example.com")
+    await sign_in_browser(browser, "alice@example.com")
+    return alice_id
+
+
 async def test_the_export_holds_every_table_with_my_rows_and_no_secrets(
     client: httpx.AsyncClient,
     alice: dict[str, str],
@@ -133,9 +147,7 @@ async def test_the_export_holds_every_table_with_my_rows_and_no_secrets(
     browsers: list[httpx.AsyncClient],
     database: Database,
 ) -> None:
-    alice_id = await fill_every_table(client, alice, database, "alice@example.com")
-    await fill_every_table(client, bob, database, "bob@example.com")
-    await sign_in_browser(browsers[0], "alice@example.com")
+    alice_id = await two_full_accounts(client, alice, bob, browsers[0], database)
 
     response = await client.get("/api/v1/account/export", headers=alice)
     assert response.status_code == 200
@@ -189,9 +201,7 @@ async def test_deleting_the_account_removes_every_row_and_nothing_else(
     browsers: list[httpx.AsyncClient],
     database: Database,
 ) -> None:
-    alice_id = await fill_every_table(client, alice, database, "alice@example.com")
-    await fill_every_table(client, bob, database, "bob@example.com")
-    await sign_in_browser(browsers[0], "alice@example.com")
+    alice_id = await two_full_accounts(client, alice, bob, browsers[0], database)
     bob_before = (await client.get("/api/v1/account/export", headers=bob)).json()["tables"]
 
     wrong = await client.post(
